@@ -1,0 +1,1 @@
+from megafonen.core.formats.numeric_dates import *  # noqa: F403
