@@ -1,0 +1,83 @@
+"""The categories a new platform starts with (work, leisure, housing, other), named in every
+interface language. Administrators change them in the administration site afterwards."""
+
+from __future__ import annotations
+
+DEFAULT_CATEGORIES: list[tuple[str, str, dict[str, str]]] = [
+    (
+        "work",
+        "work",
+        {
+            "sv": "Arbete",
+            "sv-x-easy": "Jobb",
+            "en": "Work",
+            "ar": "عمل",
+            "fa": "کار",
+            "prs": "کار",
+            "so": "Shaqo",
+            "ti": "ስራሕ",
+            "bs": "Posao",
+            "ckb": "کار",
+            "pl": "Praca",
+            "tr": "İş",
+            "uk": "Робота",
+        },
+    ),
+    (
+        "leisure",
+        "leisure",
+        {
+            "sv": "Fritid",
+            "sv-x-easy": "Fritid",
+            "en": "Leisure",
+            "ar": "أوقات الفراغ",
+            "fa": "اوقات فراغت",
+            "prs": "اوقات فراغت",
+            "so": "Waqtiga firaaqada",
+            "ti": "ግዜ ዕረፍቲ",
+            "bs": "Slobodno vrijeme",
+            "ckb": "کاتی پشوو",
+            "pl": "Czas wolny",
+            "tr": "Boş zaman",
+            "uk": "Дозвілля",
+        },
+    ),
+    (
+        "housing",
+        "housing",
+        {
+            "sv": "Boende",
+            "sv-x-easy": "Bostad",
+            "en": "Housing",
+            "ar": "السكن",
+            "fa": "مسکن",
+            "prs": "مسکن",
+            "so": "Guri",
+            "ti": "መንበሪ ገዛ",
+            "bs": "Stanovanje",
+            "ckb": "نیشتەجێبوون",
+            "pl": "Mieszkanie",
+            "tr": "Konut",
+            "uk": "Житло",
+        },
+    ),
+    (
+        "other",
+        "other",
+        {
+            "sv": "Annat",
+            "sv-x-easy": "Något annat",
+            "en": "Other",
+            "ar": "أمر آخر",
+            "fa": "موارد دیگر",
+            "prs": "موارد دیگر",
+            "so": "Wax kale",
+            "ti": "ካልእ",
+            "bs": "Ostalo",
+            "ckb": "شتی تر",
+            "pl": "Inne",
+            "tr": "Diğer",
+            "uk": "Інше",
+        },
+    ),
+]
