@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import Load, machine, median_load, save, served, wrk  # noqa: E402
+from bench.harness import Load, lines_script, machine, median_load, save, served, wrk  # noqa: E402
 
 CONNECTIONS = 32
 EXTRA_ENV = {"NEEDS_SUBMIT_PER_HOUR": "100000000", "NEEDS_FOLLOW_UP_PER_HOUR": "100000000"}
@@ -49,32 +49,11 @@ from megafonen.needs.codes import submission_keys_mint
 print("\\n".join(submission_keys_mint({count})))
 """
 
-# Each wrk thread takes every n-th key, so no two requests share one.
-LUA = """
-local keys = {{}}
-local counter = 1
-local threads = {{}}
-
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  local step = {threads}
-  local index = 0
-  for line in io.lines("{keys}") do
-    if index % step == id then table.insert(keys, line) end
-    index = index + 1
-  end
-end
-
+REQUEST_LUA = """
 local body_start = "{body}&key="
 
 function request()
-  local key = keys[counter]
-  counter = counter + 1
-  if key == nil then key = "exhausted" end
+  local key = next_line() or "exhausted"
   return wrk.format("POST", "{path}", {{["Content-Type"] = "application/x-www-form-urlencoded"}},
                     body_start .. key)
 end
@@ -82,9 +61,6 @@ end
 
 
 def _post_script(workdir: Path, keys: list[str], placement: str, threads: int) -> Path:
-    workdir.mkdir(parents=True, exist_ok=True)
-    keys_file = workdir / "needs_keys.txt"
-    keys_file.write_text("\n".join(keys) + "\n")
     body = urlencode(
         {
             "category": "work",
@@ -96,9 +72,12 @@ def _post_script(workdir: Path, keys: list[str], placement: str, threads: int) -
             "placement": placement,
         }
     )
-    script = workdir / "needs_post.lua"
-    script.write_text(LUA.format(keys=keys_file, threads=threads, body=body, path="/sv/needs/new/"))
-    return script
+    return lines_script(
+        workdir / "needs_post.lua",
+        keys,
+        REQUEST_LUA.format(body=body, path="/sv/needs/new/"),
+        threads=threads,
+    )
 
 
 def _line(name: str, load: Load, floor: Load) -> str:

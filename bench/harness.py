@@ -206,6 +206,44 @@ def wrk(
     )
 
 
+# wrk runs one Lua state per thread: each thread takes every n-th line of a file, so no two
+# requests share a line (a one-time key, a call to log). ``request()`` reads ``next_line()``.
+_LINES_LUA = """
+local lines = {{}}
+local counter = 1
+local threads = {{}}
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local index = 0
+  for line in io.lines("{lines}") do
+    if index % {threads} == id then table.insert(lines, line) end
+    index = index + 1
+  end
+end
+
+function next_line()
+  local line = lines[counter]
+  counter = counter + 1
+  return line
+end
+"""
+
+
+def lines_script(path: Path, lines: list[str], request_lua: str, *, threads: int = 2) -> Path:
+    """Write ``lines`` beside ``path`` and a wrk script that hands each request its own line;
+    ``request_lua`` defines ``request()`` with ``next_line()`` (nil when they run out)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines_file = path.with_suffix(".lines")
+    lines_file.write_text("\n".join(lines) + "\n")
+    path.write_text(_LINES_LUA.format(lines=lines_file, threads=threads) + request_lua)
+    return path
+
+
 def median_load(rounds: list[Load]) -> Load:
     return Load(
         requests_per_second=statistics.median(item.requests_per_second for item in rounds),
