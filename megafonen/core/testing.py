@@ -99,3 +99,12 @@ def world_build() -> World:
         facilitator=_person("Linnea Facilitator", ["sv"], city, Role.LAB_FACILITATOR),
         outsider=_person("Otto Outsider", ["sv"], None, None),
     )
+
+
+def translated(language: str, message: str) -> str:
+    """``message`` as a page in ``language`` shows it: tests of translated pages compare with
+    the catalogue rather than with a copy of its text."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext(message)

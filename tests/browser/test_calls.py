@@ -108,7 +108,7 @@ def test_an_ambassador_logs_calls_on_a_320_pixel_phone(
     live_server: Any, browser: Any, axe_source: str, calls: CallsWorld, javascript: bool
 ) -> None:
     page = _signed_in(browser, live_server, calls.world.ambassador, javascript=javascript)
-    page.goto(f"{live_server.url}/sv/topics/staff/calls/{calls.campaign.pk}/")
+    page.goto(f"{live_server.url}/en/topics/staff/calls/{calls.campaign.pk}/")
     _fits(page)
     page.click("text=Next call")
     page.wait_for_url("**/staff/calls/call/**")
@@ -144,7 +144,7 @@ def test_a_colleague_cannot_open_a_call_that_is_not_hers(
     live_server: Any, browser: Any, calls: CallsWorld
 ) -> None:
     page = _signed_in(browser, live_server, calls.world.ambassador, javascript=False)
-    page.goto(f"{live_server.url}/sv/topics/staff/calls/{calls.campaign.pk}/")
+    page.goto(f"{live_server.url}/en/topics/staff/calls/{calls.campaign.pk}/")
     page.click("text=Next call")
     page.wait_for_url("**/staff/calls/call/**")
     url = page.url

@@ -9,7 +9,7 @@ import pytest
 import xmlschema
 from django.test import Client
 
-from megafonen.core.testing import World
+from megafonen.core.testing import World, translated
 from megafonen.outreach.testing import translation_approve, version_publish
 from megafonen.outreach.tests.conftest import Outreach
 
@@ -150,4 +150,6 @@ def test_the_atom_feed_says_when_a_text_is_still_swedish(
     response = client.get(f"/ar/topics/{outreach.topic.slug}/feed.atom")
     feed = ET.fromstring(response.content)  # noqa: S314  (our own output)
     summary = _text(feed.find("atom:entry", ATOM), "atom:summary", ATOM)
-    assert summary.startswith("No approved translation yet")
+    assert summary.startswith(
+        translated("ar", "No approved translation yet: this is the Swedish text.")
+    )

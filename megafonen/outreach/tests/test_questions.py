@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from megafonen.core.models import AccessLogEntry, User
-from megafonen.core.testing import World
+from megafonen.core.testing import World, translated
 from megafonen.outreach import selectors_questions, services, services_questions
 from megafonen.outreach.models import Answer, Broadcast, Question, Subscription, Translation
 from megafonen.outreach.testing_calls import call_made
@@ -97,7 +97,8 @@ def test_a_form_key_is_good_once_and_a_bot_gets_nothing(
     data = {"form_key": key, "reply_channel": "none", "text": "Hur länge?", "website": ""}
     assert client.post(url, data).status_code == 200
     again = client.post(url, data)
-    assert "was already sent" in again.content.decode()
+    spent = "This form was open too long or was already sent. Check your details and send it again."
+    assert translated("sv", spent) in again.content.decode()
     assert Question.objects.count() == 1
     bot = {**data, "form_key": _key(client.get(url).content.decode()), "website": "spam"}
     assert client.post(url, bot).status_code == 200
@@ -201,10 +202,11 @@ def test_an_answer_becomes_an_entry_of_the_topic_page(
     assert f'id="answer-{answer.pk}"' in page and "biblioteket i Dalhem" in page
     # In Somali, until it is translated, the Swedish answer with a note.
     somali = client.get(f"/so/topics/{calls.outreach.topic.slug}/").content.decode()
-    assert "biblioteket i Dalhem" in somali and "Not translated into your language yet." in somali
+    not_yet = translated("so", "Not translated into your language yet.")
+    assert "biblioteket i Dalhem" in somali and not_yet in somali
     _translate(world, calls, answer, "so")
     somali = client.get(f"/so/topics/{calls.outreach.topic.slug}/").content.decode()
-    assert "maktabadda Dalhem" in somali and "Not translated into your language yet." not in somali
+    assert "maktabadda Dalhem" in somali and not_yet not in somali
 
 
 def test_the_answer_goes_back_in_each_askers_language_when_it_exists(
