@@ -134,3 +134,10 @@ def test_security_headers(client: Client) -> None:
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_the_privacy_notice_tells_residents_on_call_lists_what_is_kept(client: Client) -> None:
+    page = client.get("/so/privacy/").content.decode()
+    assert "Haddii hay'ad la shaqeysa ay ku soo wacdo" in page  # "If a partner calls you"
+    assert "khadka caawimaadda, lambarkaaga lama kaydiyo" in page  # the hotline keeps no number
