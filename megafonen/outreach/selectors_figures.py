@@ -210,14 +210,15 @@ def call_figures(*, user: Any, topic: Topic | None = None, weeks: int = 12) -> F
         rows, total = _rows(counts, labels, threshold, languages=is_language)
         breakdowns.append(Breakdown(name, str(title), rows, total))
 
+    campaigns = _open_campaigns(scope, topic)
     return Figures(
         threshold=threshold,
         since=since,
         weeks=weeks,
         topic=topic,
         breakdowns=breakdowns,
-        goals=_goals(scope, topic, threshold),
-        gaps=_gaps(scope, topic, threshold),
+        goals=_goals(campaigns, threshold),
+        gaps=_gaps(scope, topic, campaigns, threshold),
         questions_open=_questions_open(scope, topic, threshold),
         loop=loop_times([topic] if topic is not None else None),
     )
@@ -234,8 +235,7 @@ def _open_campaigns(scope: set[int] | None, topic: Topic | None) -> list[CallCam
     return list(campaigns.order_by("topic__title", "partner__name", "pk"))
 
 
-def _goals(scope: set[int] | None, topic: Topic | None, threshold: int) -> list[CampaignGoal]:
-    campaigns = _open_campaigns(scope, topic)
+def _goals(campaigns: list[CallCampaign], threshold: int) -> list[CampaignGoal]:
     reached = {
         row["campaign_id"]: row["total"]
         for row in CallTally.objects.filter(
@@ -270,11 +270,15 @@ def _speakers(partner_ids: Iterable[int]) -> dict[int, set[str]]:
     return spoken
 
 
-def _gaps(scope: set[int] | None, topic: Topic | None, threshold: int) -> list[TopicGaps]:
+def _gaps(
+    scope: set[int] | None,
+    topic: Topic | None,
+    campaigns: list[CallCampaign],
+    threshold: int,
+) -> list[TopicGaps]:
     topics = [topic] if topic is not None else list(Topic.objects.active().order_by("title"))
     reach = {item.topic.pk: item for item in selectors.reach(topics)}
     all_districts = list(District.objects.filter(is_active=True).order_by("name"))
-    campaigns = _open_campaigns(scope, topic)
     low = _low_reach(campaigns, threshold)
     partner_names = dict(Organisation.objects.values_list("pk", "name"))
     gaps = []
