@@ -64,7 +64,7 @@ def spotted_need_hand_off(*, spotted_id: int) -> str:
 
     with transaction.atomic():
         spotted = (
-            SpottedNeed.objects.select_for_update()
+            SpottedNeed.objects.select_for_update(of=("self",))
             .select_related("call__district")
             .filter(pk=spotted_id, status=SpottedNeed.Status.WAITING, consented=True)
             .first()
