@@ -301,7 +301,13 @@ def correction_candidates(topic: Topic, partner_ids: set[int] | None) -> QuerySe
     """Residents a partner called who heard an older version than the topic's current one and
     have not been called with it since (their rows on the first list they were called from).
     ``partner_ids`` None: every partner."""
-    current = selectors.current_version(topic)
+    return correction_candidates_since(topic, partner_ids, selectors.current_version(topic))
+
+
+def correction_candidates_since(
+    topic: Topic, partner_ids: set[int] | None, current: Bulletin | None
+) -> QuerySet[CallContact]:
+    """``correction_candidates`` for a caller that has already read the current version."""
     contacts = CallContact.objects.filter(
         campaign__topic=topic,
         corrects_contact__isnull=True,
@@ -322,8 +328,15 @@ def correction_candidates(topic: Topic, partner_ids: set[int] | None) -> QuerySe
 
 def corrections_due(topic: Topic, partner_ids: set[int] | None) -> list[tuple[int, int]]:
     """(partner id, residents to correct) for a topic."""
+    return corrections_due_since(topic, partner_ids, selectors.current_version(topic))
+
+
+def corrections_due_since(
+    topic: Topic, partner_ids: set[int] | None, current: Bulletin | None
+) -> list[tuple[int, int]]:
+    """``corrections_due`` for a caller that has already read the current version."""
     rows = (
-        correction_candidates(topic, partner_ids)
+        correction_candidates_since(topic, partner_ids, current)
         .values("partner_id")
         .annotate(count=Count("pk"))
         .order_by()

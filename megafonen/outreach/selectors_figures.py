@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -23,12 +23,11 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from megafonen.core.models import District, Membership, Organisation
-from megafonen.core.roles import Role
+from megafonen.core.models import District, Organisation
 from megafonen.outreach import rules, selectors
 from megafonen.outreach.languages import enabled_codes, language_name
 from megafonen.outreach.models import Call, CallCampaign, CallContact, CallTally, Topic
-from megafonen.outreach.selectors_calls import corrections_due
+from megafonen.outreach.selectors_calls import corrections_due_since
 from megafonen.outreach.selectors_questions import LoopTimes, loop_times, open_per_language
 
 K = TypeVar("K", bound=Hashable)
@@ -254,22 +253,6 @@ def _goals(campaigns: list[CallCampaign], threshold: int) -> list[CampaignGoal]:
     return goals
 
 
-def _speakers(partner_ids: Iterable[int]) -> dict[int, set[str]]:
-    spoken: dict[int, set[str]] = {}
-    for membership in (
-        Membership.objects.current()
-        .filter(
-            organisation_id__in=list(partner_ids),
-            role__in=[Role.AMBASSADOR, Role.PARTNER_COORDINATOR],
-        )
-        .prefetch_related("user__languages")
-    ):
-        spoken.setdefault(membership.organisation_id, set()).update(
-            language.code for language in membership.user.languages.all()
-        )
-    return spoken
-
-
 def _gaps(
     scope: set[int] | None,
     topic: Topic | None,
@@ -293,8 +276,8 @@ def _gaps(
         ]
         if scope is not None and not partners:
             continue
-        spoken = _speakers([partner.organisation.pk for partner in partners])
-        languages = set().union(*spoken.values()) if spoken else set()
+        # What the partners' ambassadors and coordinators speak, as the reach page shows it.
+        languages = {code for partner in partners for code in partner.languages}
         covered = {name for partner in partners for name in partner.districts}
         gap = TopicGaps(
             topic=item_topic,
@@ -310,7 +293,7 @@ def _gaps(
             else [],
             low_reach=low.get(item_topic.pk, []),
         )
-        for partner_id, count in corrections_due(item_topic, scope):
+        for partner_id, count in corrections_due_since(item_topic, scope, item.current):
             gap.corrections.append(
                 (partner_names.get(partner_id, str(partner_id)), total_cell(count, threshold))
             )

@@ -17,9 +17,8 @@ from megafonen.outreach.selectors_figures import Figures, call_figures, figures_
 WEEK_CHOICES = (4, 12, 26, 52)
 
 
-def _figures(request: HttpRequest) -> Figures:
-    topics = {topic.slug: topic for topic in selectors.topics_for(request.user)}
-    topic: Topic | None = topics.get(request.GET.get("topic", ""))
+def _figures(request: HttpRequest, topics: list[Topic]) -> Figures:
+    topic: Topic | None = {item.slug: item for item in topics}.get(request.GET.get("topic", ""))
     raw = request.GET.get("weeks", "")
     weeks = int(raw) if raw.isdigit() and int(raw) in WEEK_CHOICES else 12
     return call_figures(user=request.user, topic=topic, weeks=weeks)
@@ -27,13 +26,14 @@ def _figures(request: HttpRequest) -> Figures:
 
 @staff_view(rules.VIEW_CALL_FIGURES.name)
 def figures(request: HttpRequest) -> HttpResponse:
-    result = _figures(request)
+    topics = selectors.topics_for(request.user)
+    result = _figures(request, topics)
     return render(
         request,
         "outreach/figures/figures.html",
         {
             "figures": result,
-            "topics": list(selectors.topics_for(request.user)),
+            "topics": topics,
             "week_choices": WEEK_CHOICES,
             "query": request.GET.urlencode(),
         },
@@ -42,7 +42,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 @staff_view(rules.VIEW_CALL_FIGURES.name)
 def figures_export(request: HttpRequest) -> HttpResponse:
-    result = _figures(request)
+    result = _figures(request, selectors.topics_for(request.user))
     # Suppressed aggregates only, but they come from call logs: the export is on record.
     access_log_record(
         actor=request.user,
