@@ -25,6 +25,7 @@ from megafonen.outreach.models import (
     Question,
     SpottedNeed,
 )
+from megafonen.outreach.phones import phone_display
 from megafonen.outreach.services_calls import CallDetails
 from megafonen.outreach.testing import translation_approve
 from megafonen.outreach.testing_calls import FICTIONAL_MOBILES, call_made, contacts_add
@@ -113,6 +114,19 @@ def test_only_the_ambassador_a_call_is_assigned_to_sees_the_number(
         assert contact.phone not in response.content.decode()
     assert client_for(world.communicator).get(url).status_code == 403
     assert client_for(world.administrator).get(url).status_code == 403
+
+
+def test_the_number_keeps_its_digit_groups_in_order_on_a_right_to_left_page(
+    world: World, calls: Calls, client_for: SignedIn
+) -> None:
+    client = client_for(world.ambassador)
+    url, _page = _open_call(client, calls)
+    contact = CallContact.objects.get(assigned_to=world.ambassador)
+    arabic = client.get(url.replace("/en/", "/ar/", 1)).content.decode()
+    assert '<html lang="ar" dir="rtl">' in arabic
+    # The label follows the page; only the number is isolated left to right.
+    assert f'<a class="button button--big" href="tel:{contact.phone}">' in arabic
+    assert f'<bdi dir="ltr">{phone_display(contact.phone)}</bdi>' in arabic
 
 
 def test_coordinators_and_the_city_see_figures_never_numbers(
