@@ -12,6 +12,7 @@ import hmac
 
 import phonenumbers
 from django.conf import settings
+from django.utils.html import format_html
 
 from megafonen.messaging.phone import phone_normalise
 
@@ -55,3 +56,9 @@ def phone_display(e164: str) -> str:
     if number.country_code == 46:
         return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+def number_isolated(number: str) -> str:
+    """A phone number for a sentence in any language: its digit groups keep their order in a
+    right-to-left one (``<bdi dir="ltr">``). Empty stays empty."""
+    return format_html('<bdi dir="ltr">{}</bdi>', number) if number else ""

@@ -116,7 +116,8 @@ def test_the_public_page_says_when_each_language_answers(
     page = response.content.decode()
     assert f'<html lang="{language}" dir="{direction}">' in page
     assert "<script" not in page and "style=" not in page
-    assert 'href="tel:042-10 50 00"' in page
+    assert 'href="tel:042-10 50 00">' in page
+    assert '<bdi dir="ltr">042-10 50 00</bdi>' in page  # digit groups in order, also in Arabic
     assert 'lang="so" dir="ltr">Soomaali</span>' in page  # open now, and today's hours
     assert 'lang="fa" dir="rtl">فارسی</span>' in page and "10:00–14:00" in page
     # Who is on shift is nobody's business but the partner's.

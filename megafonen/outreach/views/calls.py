@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -47,7 +46,7 @@ from megafonen.outreach.models import (
     Capability,
     Topic,
 )
-from megafonen.outreach.phones import phone_display
+from megafonen.outreach.phones import number_isolated, phone_display
 from megafonen.outreach.services import partner_capable
 from megafonen.outreach.services_calls import CallDetails
 
@@ -527,8 +526,7 @@ def _call_page(
             "contact": contact,
             "campaign": campaign,
             "phone": contact.phone,
-            # Digit groups keep their order inside a right-to-left label.
-            "phone_isolated": format_html('<bdi dir="ltr">{}</bdi>', phone_display(contact.phone)),
+            "phone_isolated": number_isolated(phone_display(contact.phone)),
             "script": script,
             "form": form,
             "language_name": language_name(contact.language),

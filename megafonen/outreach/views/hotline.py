@@ -24,6 +24,7 @@ from megafonen.core.roles import Role
 from megafonen.outreach import needs_bridge, rules, selectors, services_calls, services_hotline
 from megafonen.outreach.forms_calls import InboundCallForm, ShiftForm
 from megafonen.outreach.models import HotlineCall, HotlineShift
+from megafonen.outreach.phones import number_isolated
 from megafonen.outreach.selectors_hotline import hotline_week, my_hotline_calls
 from megafonen.outreach.services_calls import CallDetails
 
@@ -79,7 +80,7 @@ def hotline_staff(request: HttpRequest) -> HttpResponse:
             "pending": my_hotline_calls(user),
             "now": now,
             "voice_on": bool(settings.OUTREACH_HOTLINE_VOICE_TOKEN),
-            "hotline_number": settings.OUTREACH_HOTLINE_NUMBER,
+            "hotline_number": number_isolated(settings.OUTREACH_HOTLINE_NUMBER),
         },
     )
 
@@ -170,6 +171,7 @@ def hotline_public(request: HttpRequest) -> HttpResponse:
             "week": week,
             "today": week[0] if week else None,
             "number": settings.OUTREACH_HOTLINE_NUMBER,
+            "number_isolated": number_isolated(settings.OUTREACH_HOTLINE_NUMBER),
             "menu": _menu_digits(),
         },
     )
