@@ -42,11 +42,6 @@ def need_categories(language: str) -> list[tuple[str, str]]:
     return [(category.code, category.name(language)) for category in selectors.categories_active()]
 
 
-def hand_off_available() -> bool:
-    """Whether a consented need can be filed in the needs box."""
-    return needs_box_installed()
-
-
 def spotted_need_hand_off_later(spotted_id: int) -> None:
     from megafonen.outreach import tasks
 
@@ -57,7 +52,7 @@ def spotted_need_hand_off(*, spotted_id: int) -> str:
     """Hand one consented need to the needs box, once. Returns the need's status here."""
     from megafonen.outreach.models import SpottedNeed
 
-    if not hand_off_available():
+    if not needs_box_installed():
         return SpottedNeed.Status.WAITING
     services = _needs_services()
     from megafonen.needs import selectors
@@ -95,7 +90,7 @@ def spotted_needs_hand_off_waiting() -> int:
     them). Returns how many were handed over."""
     from megafonen.outreach.models import SpottedNeed
 
-    if not hand_off_available():
+    if not needs_box_installed():
         return 0
     handed = 0
     for spotted_id in SpottedNeed.objects.filter(status=SpottedNeed.Status.WAITING).values_list(

@@ -261,7 +261,7 @@ def test_a_consented_need_is_handed_to_the_needs_box_without_contact_details(
         )
     need = SpottedNeed.objects.get()
     assert need.consented
-    assert needs_bridge.hand_off_available()
+    assert needs_bridge.needs_box_installed()
     assert need.status == SpottedNeed.Status.HANDED_OVER and need.need_id
     handed = Need.objects.get(pk=need.need_id)
     assert handed.text == "Söker sommarjobb till sin son." and handed.category.code == "work"

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not needs_bridge.hand_off_available():
+        if not needs_bridge.needs_box_installed():
             self.stdout.write("The needs box is not installed; nothing done.")
             return
         self.stdout.write(f"{needs_bridge.spotted_needs_hand_off_waiting()} needs handed over.")
